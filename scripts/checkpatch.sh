@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make checkpatch: scripts/checkpatch.pl --strict on every patch in patches/.
+. "$(dirname "$0")/lib.sh"
+
+need_tree
+bad=0
+n=0
+while read -r p; do
+	case "$p" in '' | '#'*) continue ;; esac
+	n=$((n + 1))
+	if out=$(cd "$GN_TREE" && perl scripts/checkpatch.pl --strict --quiet \
+		--summary-file "$GN_ROOT/patches/$p" 2>&1) && [ -z "$out" ]; then
+		continue
+	fi
+	bad=$((bad + 1))
+	msg "checkpatch: $p"
+	printf '%s\n' "$out" | sed 's/^/    /'
+done <"$GN_ROOT/patches/series"
+while read -r p; do
+	case "$p" in '' | '#'*) continue ;; esac
+	grep -q "^Signed-off-by: $GN_IDENT\$" "$GN_ROOT/patches/$p" ||
+		{ msg "checkpatch: $p lacks 'Signed-off-by: $GN_IDENT'"; bad=$((bad + 1)); }
+	grep -q "^From: $GN_IDENT\$" "$GN_ROOT/patches/$p" ||
+		{ msg "checkpatch: $p is not authored by $GN_IDENT"; bad=$((bad + 1)); }
+done <"$GN_ROOT/patches/series"
+if [ $bad -gt 0 ]; then
+	die "checkpatch --strict: $bad problem(s) in $n patches"
+fi
+msg "checkpatch --strict: $n patches clean"

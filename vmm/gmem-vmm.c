@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gmem-vmm: a small example VMM for guest_memfd.
+ *
+ * It creates a VM whose memory is a guest_memfd (KVM_CREATE_GUEST_MEMFD),
+ * maps that memory into the VMM with mmap(), binds it to the VM with
+ * KVM_SET_USER_MEMORY_REGION2 and runs a tiny guest.  The host writes a
+ * message into guest memory; the guest copies it, upper-cased, to another
+ * page and stops; the VMM then reads what the guest wrote.  Every step is
+ * reported in plain words.
+ *
+ * Guest memory layout (guest physical addresses, one 2 MiB guest_memfd):
+ *   0x1000  guest code
+ *   0x2000  message written by the host
+ *   0x3000  where the guest writes its answer
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#define MEM_SIZE	(2UL << 20)
+#define CODE_GPA	0x1000UL
+#define HOST_MSG_GPA	0x2000UL
+#define GUEST_MSG_GPA	0x3000UL
+#define DONE_PORT	0x10		/* x86: guest says "done" with OUT */
+#define DONE_MMIO	0x10000000UL	/* arm64: guest says "done" with a store */
+
+static const char host_msg[] = "hello from the host vmm";
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "gmem-vmm: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err));
+	exit(1);
+}
+
+/*
+ * The guest: copy the NUL-terminated string at HOST_MSG_GPA to GUEST_MSG_GPA,
+ * upper-casing a-z, then signal completion.  Built into this binary for the
+ * host's own architecture and copied into guest memory at CODE_GPA.
+ */
+extern const unsigned char guest_code[], guest_code_end[];
+
+#if defined(__x86_64__)
+/* 16-bit real mode, flat: CS = DS = ES = 0. */
+asm(".pushsection .rodata\n"
+    "guest_code:\n"
+    ".code16\n"
+    "	mov $0x2000, %si\n"
+    "	mov $0x3000, %di\n"
+    "1:	lodsb\n"
+    "	cmp $'a', %al\n"
+    "	jb 2f\n"
+    "	cmp $'z', %al\n"
+    "	ja 2f\n"
+    "	sub $0x20, %al\n"
+    "2:	stosb\n"
+    "	test %al, %al\n"
+    "	jnz 1b\n"
+    "	out %al, $0x10\n"
+    "	hlt\n"
+    ".code64\n"
+    "guest_code_end:\n"
+    ".popsection\n");
+#elif defined(__aarch64__)
+/* EL1, MMU off. */
+asm(".pushsection .rodata\n"
+    "guest_code:\n"
+    "	mov x0, #0x2000\n"
+    "	mov x1, #0x3000\n"
+    "1:	ldrb w2, [x0], #1\n"
+    "	sub w3, w2, #'a'\n"
+    "	cmp w3, #25\n"
+    "	b.hi 2f\n"
+    "	sub w2, w2, #0x20\n"
+    "2:	strb w2, [x1], #1\n"
+    "	cbnz w2, 1b\n"
+    "	mov x4, #0x10000000\n"
+    "	str w2, [x4]\n"
+    "3:	b 3b\n"
+    "guest_code_end:\n"
+    ".popsection\n");
+#else
+#error "gmem-vmm supports x86_64 and arm64"
+#endif
+
+struct vm {
+	int kvm, vm, vcpu, gmem;
+	struct kvm_run *run;
+	unsigned char *mem;	/* the VMM's mapping of the guest_memfd */
+};
+
+static int check_cap(struct vm *v, long cap)
+{
+	int r = ioctl(v->vm, KVM_CHECK_EXTENSION, cap);
+
+	return r < 0 ? 0 : r;
+}
+
+static void setup_vcpu(struct vm *v)
+{
+#if defined(__x86_64__)
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rip = CODE_GPA, .rflags = 0x2 };
+
+	if (ioctl(v->vcpu, KVM_GET_SREGS, &sregs))
+		die("KVM_GET_SREGS");
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	sregs.ds.base = 0;
+	sregs.ds.selector = 0;
+	sregs.es.base = 0;
+	sregs.es.selector = 0;
+	if (ioctl(v->vcpu, KVM_SET_SREGS, &sregs))
+		die("KVM_SET_SREGS");
+	if (ioctl(v->vcpu, KVM_SET_REGS, &regs))
+		die("KVM_SET_REGS");
+#else
+	struct kvm_vcpu_init init;
+	__u64 pc = CODE_GPA;
+	struct kvm_one_reg reg = {
+		.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
+		      KVM_REG_ARM_CORE_REG(regs.pc),
+		.addr = (__u64)(unsigned long)&pc,
+	};
+
+	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init))
+		die("KVM_ARM_PREFERRED_TARGET");
+	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init))
+		die("KVM_ARM_VCPU_INIT");
+	if (ioctl(v->vcpu, KVM_SET_ONE_REG, &reg))
+		die("KVM_SET_ONE_REG(pc)");
+#endif
+}
+
+/* Run the vCPU until the guest signals completion; false on anything else. */
+static int run_guest(struct vm *v)
+{
+	for (int i = 0; i < 16; i++) {
+		if (ioctl(v->vcpu, KVM_RUN, 0) && errno != EINTR)
+			die("KVM_RUN");
+		switch (v->run->exit_reason) {
+#if defined(__x86_64__)
+		case KVM_EXIT_IO:
+			if (v->run->io.port == DONE_PORT)
+				return 1;
+			break;
+		case KVM_EXIT_HLT:
+			return 0;
+#else
+		case KVM_EXIT_MMIO:
+			if (v->run->mmio.phys_addr == DONE_MMIO)
+				return 1;
+			break;
+#endif
+		case KVM_EXIT_INTR:
+			continue;
+		default:
+			break;
+		}
+		printf("  guest stopped unexpectedly: exit reason %u\n", v->run->exit_reason);
+		return 0;
+	}
+	return 0;
+}
+
+int main(void)
+{
+	struct kvm_create_guest_memfd gmem = {
+		.size = MEM_SIZE,
+		.flags = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED,
+	};
+	struct kvm_userspace_memory_region2 slot = {
+		.slot = 0,
+		.flags = KVM_MEM_GUEST_MEMFD,
+		.guest_phys_addr = 0,
+		.memory_size = MEM_SIZE,
+		.guest_memfd_offset = 0,
+	};
+	size_t code_len = guest_code_end - guest_code;
+	struct vm v;
+	int mmap_size, flags;
+
+	v.kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (v.kvm < 0)
+		die("open /dev/kvm");
+	v.vm = ioctl(v.kvm, KVM_CREATE_VM, 0);
+	if (v.vm < 0)
+		die("KVM_CREATE_VM");
+	if (!check_cap(&v, KVM_CAP_GUEST_MEMFD) || !check_cap(&v, KVM_CAP_USER_MEMORY2)) {
+		errno = EOPNOTSUPP;
+		die("this kernel has no guest_memfd");
+	}
+	flags = check_cap(&v, KVM_CAP_GUEST_MEMFD_FLAGS);
+	printf("gmem-vmm: KVM guest_memfd example VMM\n");
+	printf("  kernel supports guest_memfd flags 0x%x:%s%s\n", flags,
+	       flags & GUEST_MEMFD_FLAG_MMAP ? " MMAP" : "",
+	       flags & GUEST_MEMFD_FLAG_INIT_SHARED ? " INIT_SHARED" : "");
+
+	v.gmem = ioctl(v.vm, KVM_CREATE_GUEST_MEMFD, &gmem);
+	if (v.gmem < 0)
+		die("KVM_CREATE_GUEST_MEMFD");
+	printf("  created a %lu MiB guest_memfd (MMAP | INIT_SHARED): fd %d\n",
+	       MEM_SIZE >> 20, v.gmem);
+
+	v.mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v.gmem, 0);
+	if (v.mem == MAP_FAILED)
+		die("mmap guest_memfd");
+	memcpy(v.mem + CODE_GPA, guest_code, code_len);
+	strcpy((char *)v.mem + HOST_MSG_GPA, host_msg);
+	printf("  host wrote \"%s\" at guest address 0x%lx through its mapping\n",
+	       host_msg, HOST_MSG_GPA);
+
+	slot.userspace_addr = (__u64)(unsigned long)v.mem;
+	slot.guest_memfd = v.gmem;
+	if (ioctl(v.vm, KVM_SET_USER_MEMORY_REGION2, &slot))
+		die("KVM_SET_USER_MEMORY_REGION2");
+
+	v.vcpu = ioctl(v.vm, KVM_CREATE_VCPU, 0);
+	if (v.vcpu < 0)
+		die("KVM_CREATE_VCPU");
+	mmap_size = ioctl(v.kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	v.run = mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, v.vcpu, 0);
+	if (v.run == MAP_FAILED)
+		die("mmap kvm_run");
+	setup_vcpu(&v);
+
+	if (!run_guest(&v)) {
+		printf("  FAILED: the guest did not finish\n");
+		return 1;
+	}
+	printf("  guest ran %zu bytes of code from guest_memfd and signalled completion\n",
+	       code_len);
+	printf("  guest wrote \"%s\" at guest address 0x%lx; the host read it through its mapping\n",
+	       (char *)v.mem + GUEST_MSG_GPA, GUEST_MSG_GPA);
+	for (size_t i = 0; i < sizeof(host_msg); i++) {
+		char c = host_msg[i];
+
+		if (c >= 'a' && c <= 'z')
+			c -= 0x20;
+		if (v.mem[GUEST_MSG_GPA + i] != (unsigned char)c) {
+			printf("  FAILED: byte %zu is 0x%02x, expected 0x%02x\n",
+			       i, v.mem[GUEST_MSG_GPA + i], (unsigned char)c);
+			return 1;
+		}
+	}
+	printf("  OK: the guest saw what the host wrote, and the host sees what the guest wrote\n");
+	return 0;
+}
