@@ -40,6 +40,8 @@ echo "$mode" >"$root/etc/gmem-next/mode"
 [ -f "$GN_ROOT/initramfs/setup" ] && cp "$GN_ROOT/initramfs/setup" "$root/etc/gmem-next/setup"
 grep -v '^[[:space:]]*\(#\|$\)' "$list" >"$root/etc/gmem-next/list"
 planned=$(wc -l <"$root/etc/gmem-next/list")
+strip=strip
+[ "$arch" = arm64 ] && strip=aarch64-linux-gnu-strip
 while read -r _ prog _; do
 	src=
 	for d in "$GN_BUILD/$arch/kselftest/kvm" "$GN_BUILD/$arch/vmm"; do
@@ -47,7 +49,8 @@ while read -r _ prog _; do
 	done
 	[ -n "$src" ] || die "$list names $prog, which was not built for $arch"
 	mkdir -p "$root/tests/$(dirname "$prog")"
-	cp "$src" "$root/tests/$prog"
+	# Stripped: the static test programs are mostly symbols otherwise.
+	"$strip" -o "$root/tests/$prog" "$src"
 done <"$root/etc/gmem-next/list"
 initrd=$GN_BUILD/$arch/initramfs-$tag.cpio.gz
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
@@ -65,13 +68,14 @@ arm64)
 		-append "console=ttyAMA0 panic=-1 loglevel=5 ${GN_CMDLINE:-}")
 	;;
 esac
-qemu+=(-smp 2 -m 4G -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
+qemu+=(-smp 2 -m 4G -nic none -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
 
 show() {
 	if [ "$mode" = run ]; then
-		# The programs' own output, without kernel messages or TAP plumbing.
-		grep --line-buffered -vE '^(\[ *[0-9]+\.[0-9]+\]|TAP version|1\.\.|GMEM-NEXT-DONE|ok |# \[)' |
-			grep --line-buffered -v 'GMEM-NEXT: kernel' || true
+		# The programs' own output: after the init's banner, without kernel
+		# messages or TAP plumbing.
+		awk '/GMEM-NEXT: kernel/ { on = 1; print "  booted: " substr($0, index($0, "kernel")); fflush(); next }
+		     on && !/^(\[ *[0-9]+\.[0-9]+\]|TAP version|1\.\.|GMEM-NEXT-DONE|ok |# \[)/ { print; fflush() }' || true
 	else
 		grep --line-buffered -E '^(ok|not ok) |GMEM-NEXT-ERROR' | sed -u "s/^/  [$arch] /" || true
 	fi
@@ -79,7 +83,7 @@ show() {
 msg "==> boot $arch ($mode, $planned programs, limit ${limit}s); serial log: $log"
 t0=$(date +%s)
 # QEMU's exit status says little (poweroff and panic both exit 0): the log decides.
-timeout --foreground -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log" | show || true
+timeout --foreground -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" | show || true
 dt=$(($(date +%s) - t0))
 
 # 3. Judge the log.

@@ -21,7 +21,7 @@ read -r -a kargs <<<"$(kmake_args "$arch")"
 cross=
 [ "$arch" = arm64 ] && cross=aarch64-linux-gnu-
 kmake() {
-	make -C "$GN_TREE" O="$out" "${kargs[@]}" CC="ccache ${cross}gcc" HOSTCC="ccache gcc" \
+	make -C "$GN_TREE" O="$out" "${kargs[@]}" LOCALVERSION= CC="ccache ${cross}gcc" HOSTCC="ccache gcc" \
 		KBUILD_BUILD_USER=gmem-next KBUILD_BUILD_HOST=gmem-next \
 		KBUILD_BUILD_TIMESTAMP="2026-01-01" "$@"
 }

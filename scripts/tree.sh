@@ -21,6 +21,13 @@ make_base() {
 	mkdir -p "$tmp"
 	tar -xJf "$tarball" -C "$tmp" --strip-components=1
 	cd "$tmp"
+	# Debian's .gitignore ignores everything at the top level (its packaging
+	# repository holds only debian/), which would hide new files from
+	# `git status` and `git add`.  Drop that block; the series never touches
+	# .gitignore, so it applies to a plain v7.3.x tree all the same.
+	sed -i '/^# Debian packaging: ignore everything/,$d' .gitignore
+	sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' .gitignore
+	sed -i '${/^#$/d}' .gitignore
 	git init -q -b gmem-next
 	git config user.name "gmem-next developers"
 	git config user.email gmem-next@lists.invalid
