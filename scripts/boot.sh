@@ -82,13 +82,33 @@ show() {
 }
 msg "==> boot $arch ($mode, $planned programs, limit ${limit}s); serial log: $log"
 t0=$(date +%s)
+# The init prints a line as each program starts and when it ends, and kills a
+# program that overruns its own limit, so a console silent for longer than
+# the largest limit means the guest itself hangs: stop it then.
+idle_limit=$((60 + $(awk '$1 > m {m = $1} END {print m + 0}' "$root/etc/gmem-next/list")))
+: >"$log"
 # QEMU's exit status says little (poweroff and panic both exit 0): the log decides.
-timeout --foreground -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" | show || true
+timeout --foreground -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" | show &
+runner=$!
+hung=
+while kill -0 $runner 2>/dev/null; do
+	sleep 5
+	if [ $(($(date +%s) - $(stat -c %Y "$log"))) -gt $idle_limit ]; then
+		hung=1
+		pkill -f -- "-initrd $initrd" || true
+		break
+	fi
+done
+wait $runner || true
 dt=$(($(date +%s) - t0))
 
 # 3. Judge the log.
 problems=()
-[ "$(grep -c GMEM-NEXT-DONE "$log")" -ge 1 ] || problems+=("the run did not finish (hang, crash or time limit ${limit}s)")
+if [ -n "$hung" ]; then
+	problems+=("the guest hung: no console output for ${idle_limit}s (stopped)")
+elif ! grep -q GMEM-NEXT-DONE "$log"; then
+	problems+=("the run did not finish (guest crash, or time limit ${limit}s reached)")
+fi
 grep -q 'GMEM-NEXT-ERROR' "$log" && problems+=("$(grep -m1 GMEM-NEXT-ERROR "$log")")
 kbad=$(grep -E '^\[ *[0-9]+\.[0-9]+\] .*(Kernel panic|BUG:|Oops|general protection fault|cut here|Call Trace:|WARNING: )' "$log" | head -n 5 || true)
 [ -n "$kbad" ] && problems+=("the guest kernel reported a problem:

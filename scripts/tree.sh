@@ -10,6 +10,9 @@ ver=$(base_version)
 tarball=$GN_SRC/linux-source-$ver.tar.xz
 [ -f "$tarball" ] || die "base tarball $tarball is missing: run 'make deps'"
 state=$GN_TREE/.git/gmem-next-state
+# Bump when make_base changes what the base commit holds: trees made by an
+# older version are then re-created (if they hold no unexported work).
+base_id="$ver format-3"
 
 patches_id() {
 	(cd "$GN_ROOT/patches" && cat series $(cat series) 2>/dev/null) | sha256sum | cut -c1-16
@@ -26,8 +29,8 @@ make_base() {
 	# `git status` and `git add`.  Drop that block; the series never touches
 	# .gitignore, so it applies to a plain v7.3.x tree all the same.
 	sed -i '/^# Debian packaging: ignore everything/,$d' .gitignore
-	sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' .gitignore
 	sed -i '${/^#$/d}' .gitignore
+	sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' .gitignore
 	git init -q -b gmem-next
 	git config user.name "gmem-next developers"
 	git config user.email gmem-next@lists.invalid
@@ -35,9 +38,9 @@ make_base() {
 	git add -A -f .
 	# Fixed dates so that the base commit is the same on every machine.
 	GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \
-		git_bot commit -q -m "Linux $ver (Debian linux-source-7.3 $ver)"
+		git_bot commit -q -m "Linux $(make -s kernelversion) (Debian linux-source-7.3 $ver)"
 	git tag "$GN_BASE_TAG"
-	printf '%s\n' "$ver" >.git/gmem-next-base-version
+	printf '%s\n' "$base_id" >.git/gmem-next-base-version
 	cd - >/dev/null
 	rm -rf "$GN_TREE"
 	mv "$tmp" "$GN_TREE"
@@ -84,7 +87,7 @@ if [ -d "$GN_TREE/.git" ]; then
 		printf '%s %s\n' "$head" "$(patches_id)" >"$state"
 		applied_id=$(patches_id)
 	fi
-	if [ "$(cat .git/gmem-next-base-version 2>/dev/null)" != "$ver" ]; then
+	if [ "$(cat .git/gmem-next-base-version 2>/dev/null)" != "$base_id" ]; then
 		step "rebuild work tree on base $ver" make_base
 		step "apply patches/" apply_series
 	elif [ "$applied_id" != "$(patches_id)" ]; then
