@@ -35,10 +35,17 @@ esac
 cp "$GN_ROOT/initramfs/init" "$root/init"
 chmod +x "$root/init"
 echo "$mode" >"$root/etc/gmem-next/mode"
-[ -n "$flavour" ] && [ -f "$GN_ROOT/initramfs/teardown-$flavour" ] &&
-	cp "$GN_ROOT/initramfs/teardown-$flavour" "$root/etc/gmem-next/teardown"
-[ -f "$GN_ROOT/initramfs/setup" ] && cp "$GN_ROOT/initramfs/setup" "$root/etc/gmem-next/setup"
-grep -v '^[[:space:]]*\(#\|$\)' "$list" >"$root/etc/gmem-next/list"
+if [ -n "$flavour" ]; then
+	for f in setup teardown; do
+		[ -f "$GN_ROOT/initramfs/$f-$flavour" ] &&
+			cp "$GN_ROOT/initramfs/$f-$flavour" "$root/etc/gmem-next/$f"
+	done
+fi
+# Debug kernels (KASAN, lockdep) run several times slower: scale the limits.
+scale=${GN_TIMEOUT_SCALE:-1}
+[ -n "$flavour" ] && scale=${GN_TIMEOUT_SCALE:-4}
+grep -v '^[[:space:]]*\(#\|$\)' "$list" | awk -v s="$scale" '{ $1 = $1 * s; print }' \
+	>"$root/etc/gmem-next/list"
 planned=$(wc -l <"$root/etc/gmem-next/list")
 strip=strip
 [ "$arch" = arm64 ] && strip=aarch64-linux-gnu-strip

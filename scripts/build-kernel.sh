@@ -28,6 +28,15 @@ kmake() {
 mkdir -p "$out" "$GN_LOGS"
 log=$GN_LOGS/build-$arch${flavour:+-$flavour}.log
 
+# 0. A build directory made from another base (say, a newer 7.3.x) is
+#    started afresh: file times alone would not show what changed.
+base=$(git -C "$GN_TREE" rev-parse "$GN_BASE_TAG")
+if [ -f "$out/.gmem-next-base" ] && [ "$(cat "$out/.gmem-next-base")" != "$base" ]; then
+	msg "  the base changed since $out was built: starting it afresh"
+	find "$out" -mindepth 1 -maxdepth 1 ! -name kselftest ! -name vmm -exec rm -rf {} +
+fi
+echo "$base" >"$out/.gmem-next-base"
+
 # 1. Configuration.
 cfg_id=$(cat $frags | sha256sum | cut -c1-16)-$(base_version)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.gmem-next-config" 2>/dev/null)" != "$cfg_id" ]; then
