@@ -15,6 +15,9 @@ GN_IDENT="gmem-next developers <gmem-next@lists.invalid>"
 
 export CCACHE_DIR=${CCACHE_DIR:-$GN_CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Paths below the cache are hashed relative to the build directory, so a
+# tree and build directory at another place under it (CI's) share the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$GN_CACHE}
 JOBS=${JOBS:-$(nproc)}
 
 msg() { printf '%s\n' "$*"; }
