@@ -19,7 +19,7 @@ patches_id() {
 }
 
 make_base() {
-	local tmp=$GN_CACHE/linux.new
+	local tmp=$GN_TREE.new
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	tar -xJf "$tarball" -C "$tmp" --strip-components=1
@@ -65,7 +65,7 @@ apply_series() {
 	msg "work tree $GN_TREE: base $ver + $n patches"
 }
 
-mkdir -p "$GN_CACHE" "$GN_LOGS"
+mkdir -p "$GN_CACHE" "$GN_LOGS" "$(dirname "$GN_TREE")"
 [ -f "$GN_ROOT/patches/series" ] || die "patches/series is missing"
 
 if [ -d "$GN_TREE/.git" ]; then
