@@ -9,7 +9,8 @@ n=0
 while read -r p; do
 	case "$p" in '' | '#'*) continue ;; esac
 	n=$((n + 1))
-	if out=$(cd "$GN_TREE" && perl scripts/checkpatch.pl --strict --quiet \
+	# spdxcheck.py needs python3-ply and python3-git: use the system python3.
+	if out=$(cd "$GN_TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet \
 		--summary-file "$GN_ROOT/patches/$p" 2>&1) && [ -z "$out" ]; then
 		continue
 	fi

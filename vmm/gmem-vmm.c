@@ -9,6 +9,12 @@
  * page and stops; the VMM then reads what the guest wrote.  Every step is
  * reported in plain words.
  *
+ * Where the kernel offers GUEST_MEMFD_FLAG_NO_DIRECT_MAP, guest memory is
+ * also removed from the host kernel's direct map, and the VMM shows what the
+ * host kernel sees at the physical address of the message (through
+ * /proc/kcore, which reads the direct map) beside what the VMM and the guest
+ * see.
+ *
  * Guest memory layout (guest physical addresses, one 2 MiB guest_memfd):
  *   0x1000  guest code
  *   0x2000  message written by the host
@@ -26,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <elf.h>
 #include <linux/kvm.h>
 
 #define MEM_SIZE	(2UL << 20)
@@ -99,6 +106,92 @@ asm(".pushsection .rodata\n"
 #else
 #error "gmem-vmm supports x86_64 and arm64"
 #endif
+
+/* Physical address of the VMM's page at @addr, from /proc/self/pagemap. */
+static uint64_t virt_to_phys(void *addr)
+{
+	long psize = sysconf(_SC_PAGESIZE);
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &entry, sizeof(entry),
+			    (uintptr_t)addr / psize * sizeof(entry)) != sizeof(entry))
+		entry = 0;
+	if (fd >= 0)
+		close(fd);
+	return (entry & ((1ULL << 55) - 1)) * psize;
+}
+
+/*
+ * Read @len bytes at physical address @phys the way the host kernel sees
+ * them: through /proc/kcore, i.e. through the kernel direct map.  Pages that
+ * are not in the direct map read as zeroes.  Returns 0 on success.
+ */
+static int kcore_read(uint64_t phys, void *buf, size_t len)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, i, r = -1;
+
+	fd = open("/proc/kcore", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		goto out;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * eh.e_phentsize) != sizeof(ph))
+			goto out;
+		if (ph.p_type != PT_LOAD || ph.p_paddr == (Elf64_Addr)-1 ||
+		    phys < ph.p_paddr || phys + len > ph.p_paddr + ph.p_memsz)
+			continue;
+		if (pread(fd, buf, len, ph.p_offset + phys - ph.p_paddr) == (ssize_t)len)
+			r = 0;
+		break;
+	}
+out:
+	close(fd);
+	return r;
+}
+
+/* One "key:\tvalue" line of the guest_memfd's fdinfo, or -1. */
+static long gmem_fdinfo(int fd, const char *key)
+{
+	char path[64], line[128];
+	size_t len = strlen(key);
+	long val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, len) && line[len] == ':')
+			val = strtol(line + len + 1, NULL, 0);
+	}
+	fclose(f);
+	return val;
+}
+
+static void show_host_kernel_view(int gmem, void *page, const char *what)
+{
+	char seen[sizeof(host_msg)];
+	uint64_t phys = virt_to_phys(page);
+
+	if (!phys || kcore_read(phys, seen, sizeof(seen))) {
+		printf("  host kernel view: unavailable (needs root and /proc/kcore)\n");
+		return;
+	}
+	seen[sizeof(seen) - 1] = 0;
+	if (seen[0])
+		printf("  host kernel (direct map, /proc/kcore) at 0x%llx %s: \"%s\"\n",
+		       (unsigned long long)phys, what, seen);
+	else
+		printf("  host kernel (direct map, /proc/kcore) at 0x%llx %s: nothing (page not mapped)\n",
+		       (unsigned long long)phys, what);
+	printf("  fdinfo: %ld of %ld allocated pages are out of the direct map\n",
+	       gmem_fdinfo(gmem, "gmem-no-direct-map"), gmem_fdinfo(gmem, "gmem-allocated"));
+}
 
 struct vm {
 	int kvm, vm, vcpu, gmem;
@@ -209,15 +302,19 @@ int main(void)
 	}
 	flags = check_cap(&v, KVM_CAP_GUEST_MEMFD_FLAGS);
 	printf("gmem-vmm: KVM guest_memfd example VMM\n");
-	printf("  kernel supports guest_memfd flags 0x%x:%s%s\n", flags,
+	printf("  kernel supports guest_memfd flags 0x%x:%s%s%s\n", flags,
 	       flags & GUEST_MEMFD_FLAG_MMAP ? " MMAP" : "",
-	       flags & GUEST_MEMFD_FLAG_INIT_SHARED ? " INIT_SHARED" : "");
+	       flags & GUEST_MEMFD_FLAG_INIT_SHARED ? " INIT_SHARED" : "",
+	       flags & GUEST_MEMFD_FLAG_NO_DIRECT_MAP ? " NO_DIRECT_MAP" : "");
+	if (flags & GUEST_MEMFD_FLAG_NO_DIRECT_MAP)
+		gmem.flags |= GUEST_MEMFD_FLAG_NO_DIRECT_MAP;
 
 	v.gmem = ioctl(v.vm, KVM_CREATE_GUEST_MEMFD, &gmem);
 	if (v.gmem < 0)
 		die("KVM_CREATE_GUEST_MEMFD");
-	printf("  created a %lu MiB guest_memfd (MMAP | INIT_SHARED): fd %d\n",
-	       MEM_SIZE >> 20, v.gmem);
+	printf("  created a %lu MiB guest_memfd (MMAP | INIT_SHARED%s): fd %d\n",
+	       MEM_SIZE >> 20,
+	       gmem.flags & GUEST_MEMFD_FLAG_NO_DIRECT_MAP ? " | NO_DIRECT_MAP" : "", v.gmem);
 
 	v.mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v.gmem, 0);
 	if (v.mem == MAP_FAILED)
@@ -226,6 +323,7 @@ int main(void)
 	strcpy((char *)v.mem + HOST_MSG_GPA, host_msg);
 	printf("  host wrote \"%s\" at guest address 0x%lx through its mapping\n",
 	       host_msg, HOST_MSG_GPA);
+	show_host_kernel_view(v.gmem, v.mem + HOST_MSG_GPA, "(the same page)");
 
 	slot.userspace_addr = (__u64)(unsigned long)v.mem;
 	slot.guest_memfd = v.gmem;
@@ -261,5 +359,12 @@ int main(void)
 		}
 	}
 	printf("  OK: the guest saw what the host wrote, and the host sees what the guest wrote\n");
+
+	/* Give the memory back: it returns to the direct map when freed. */
+	munmap(v.mem, MEM_SIZE);
+	if (fallocate(v.gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0, MEM_SIZE))
+		die("fallocate(PUNCH_HOLE)");
+	printf("  after punching a hole over all of it: %ld pages allocated, %ld out of the direct map\n",
+	       gmem_fdinfo(v.gmem, "gmem-allocated"), gmem_fdinfo(v.gmem, "gmem-no-direct-map"));
 	return 0;
 }
