@@ -360,6 +360,26 @@ int main(void)
 	}
 	printf("  OK: the guest saw what the host wrote, and the host sees what the guest wrote\n");
 
+	/*
+	 * An I/O buffer: give the guest's answer page its direct map back, as a
+	 * VMM would for pages the guest shares for I/O, so that kernel I/O
+	 * (O_DIRECT, vhost, io_uring) can use it.
+	 */
+	if (gmem.flags & GUEST_MEMFD_FLAG_NO_DIRECT_MAP) {
+		struct kvm_gmem_direct_map dm = {
+			.offset = GUEST_MSG_GPA,
+			.size = sysconf(_SC_PAGESIZE),
+			.flags = KVM_GMEM_DIRECT_MAP_PRESENT,
+		};
+
+		if (ioctl(v.gmem, KVM_GMEM_SET_DIRECT_MAP, &dm))
+			die("KVM_GMEM_SET_DIRECT_MAP");
+		printf("  restored the direct map of the page at 0x%lx (an I/O buffer):\n",
+		       GUEST_MSG_GPA);
+		show_host_kernel_view(v.gmem, v.mem + GUEST_MSG_GPA, "(the answer page)");
+		show_host_kernel_view(v.gmem, v.mem + HOST_MSG_GPA, "(the message page)");
+	}
+
 	/* Give the memory back: it returns to the direct map when freed. */
 	munmap(v.mem, MEM_SIZE);
 	if (fallocate(v.gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0, MEM_SIZE))
