@@ -51,7 +51,7 @@ strip=strip
 [ "$arch" = arm64 ] && strip=aarch64-linux-gnu-strip
 while read -r _ prog _; do
 	src=
-	for d in "$GN_BUILD/$arch/kselftest/kvm" "$GN_BUILD/$arch/vmm"; do
+	for d in "$GN_BUILD/$arch/kselftest/kvm" "$GN_BUILD/$arch/vmm" "$GN_BUILD/$arch/bench"; do
 		[ -f "$d/$prog" ] && src=$d/$prog && break
 	done
 	[ -n "$src" ] || die "$list names $prog, which was not built for $arch"

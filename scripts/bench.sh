@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: build the kernel and gmem-bench for ARCH (default x86_64), boot,
+# and run the benchmarks of tests/bench.list.  A report, not a test.
+. "$(dirname "$0")/lib.sh"
+
+arch=${ARCH:-x86_64}
+check_arch "$arch"
+step "build $arch kernel" "$GN_ROOT/scripts/build-kernel.sh" "$arch"
+khdr=$GN_BUILD/$arch/usr/include
+cross=
+[ "$arch" = arm64 ] && cross=aarch64-linux-gnu-
+mkdir -p "$GN_BUILD/$arch/bench"
+make -s -C "$GN_ROOT/bench" O="$GN_BUILD/$arch/bench" KHDR="$khdr" CROSS_COMPILE="$cross" ||
+	die "gmem-bench failed to build for $arch"
+"$GN_ROOT/scripts/boot.sh" "$arch" "$GN_ROOT/tests/bench.list" run
