@@ -62,11 +62,15 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
  * upper-casing a-z, then signal completion.  Built into this binary for the
  * host's own architecture and copied into guest memory at CODE_GPA.
  */
-extern const unsigned char guest_code[], guest_code_end[];
+#define HIDDEN __attribute__((visibility("hidden")))
+extern const unsigned char guest_code[] HIDDEN;
+extern const unsigned long guest_code_len HIDDEN;
 
 #if defined(__x86_64__)
 /* 16-bit real mode, flat: CS = DS = ES = 0. */
 asm(".pushsection .rodata\n"
+    ".globl guest_code, guest_code_len\n"
+    ".hidden guest_code, guest_code_len\n"
     "guest_code:\n"
     ".code16\n"
     "	mov $0x2000, %si\n"
@@ -84,10 +88,15 @@ asm(".pushsection .rodata\n"
     "	hlt\n"
     ".code64\n"
     "guest_code_end:\n"
+    "	.balign 8\n"
+    "guest_code_len:\n"
+    "	.quad guest_code_end - guest_code\n"
     ".popsection\n");
 #elif defined(__aarch64__)
 /* EL1, MMU off. */
 asm(".pushsection .rodata\n"
+    ".globl guest_code, guest_code_len\n"
+    ".hidden guest_code, guest_code_len\n"
     "guest_code:\n"
     "	mov x0, #0x2000\n"
     "	mov x1, #0x3000\n"
@@ -102,6 +111,9 @@ asm(".pushsection .rodata\n"
     "	str w2, [x4]\n"
     "3:	b 3b\n"
     "guest_code_end:\n"
+    "	.balign 8\n"
+    "guest_code_len:\n"
+    "	.quad guest_code_end - guest_code\n"
     ".popsection\n");
 #else
 #error "gmem-vmm supports x86_64 and arm64"
@@ -286,7 +298,7 @@ int main(void)
 		.memory_size = MEM_SIZE,
 		.guest_memfd_offset = 0,
 	};
-	size_t code_len = guest_code_end - guest_code;
+	size_t code_len = guest_code_len;
 	struct vm v;
 	int mmap_size, flags;
 
