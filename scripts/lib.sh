@@ -71,7 +71,7 @@ base_version() {
 }
 
 need_tree() {
-	[ -d "$GN_TREE/.git" ] && git -C "$GN_TREE" rev-parse -q --verify "$GN_BASE_TAG" >/dev/null ||
+	[ -e "$GN_TREE/.git" ] && git -C "$GN_TREE" rev-parse -q --verify "$GN_BASE_TAG" >/dev/null ||
 		die "no work tree at $GN_TREE: run 'make tree' first"
 }
 
