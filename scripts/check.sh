@@ -12,7 +12,7 @@
 flavour=
 [ "${1:-}" = --debug ] && flavour=debug
 arches=${ARCHES:-$GN_ARCHES}
-summary=$GN_LOGS/check-summary.txt
+summary=$GN_LOGS/check${flavour:+-$flavour}-summary-${arches// /-}.txt
 mkdir -p "$GN_LOGS"
 : >"$summary"
 t0=$(date +%s)
