@@ -127,6 +127,8 @@ grep -E '^(ok|not ok) [0-9]+ ' "$log" |
 while read -r _ prog _; do
 	grep -q " $prog\$" "$results" || echo "fail $prog (did not report)" >>"$results"
 done <"$root/etc/gmem-next/list"
+# Whatever went wrong beyond the programs' own results counts as a failure too.
+[ ${#problems[@]} -gt 0 ] && echo "fail (guest:${tag})" >>"$results"
 pass=$(grep -c '^pass' "$results" || true)
 fail=$(grep -c '^fail' "$results" || true)
 skip=$(grep -c '^skip' "$results" || true)

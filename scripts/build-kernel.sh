@@ -44,8 +44,8 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.gmem-next-config" 2>/dev/null)" !=
 		scripts/kconfig/merge_config.sh -n -O "$out" $frags) >"$log.config" 2>&1 ||
 		die "configuration failed, see $log.config"
 	# merge_config only warns when a requested value did not stick: that is an error here.
-	if grep -q 'Value requested for' "$log.config"; then
-		grep -A2 'Value requested for' "$log.config" >&2
+	if grep -qE 'Value requested for|differs:' "$log.config"; then
+		grep -A2 -E 'Value requested for|differs:' "$log.config" >&2
 		die "configs/ asks for options this kernel does not accept (above); fix the fragments"
 	fi
 	echo "$cfg_id" >"$out/.gmem-next-config"
