@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gmem-bench: what taking guest memory out of the direct map costs.
+ * gmem-bench: what guest_memfd features cost.
  *
- * Populates 256 MiB of guest_memfd with and without
+ * Direct map: populates 256 MiB of guest_memfd with and without
  * GUEST_MEMFD_FLAG_NO_DIRECT_MAP, once by faulting every page through the
  * VMM's mapping and once with fallocate(), and reports the time per MiB,
  * the ratio to plain guest_memfd, and how many times the kernel had to split
  * a huge direct-map mapping (/proc/vmstat direct_map_level{2,3}_splits,
  * x86 only), per MiB.  Each measurement is the best of three runs.
+ *
+ * Conversion: the time of one KVM_SET_MEMORY_ATTRIBUTES2 call on a 4 KiB,
+ * 2 MiB and 1 GiB range of a 1 GiB file, with nothing allocated and with the
+ * range allocated (then also per folio), and the memory the shareability
+ * state takes for a 1 GiB file whose every other page is private (slab
+ * growth, /proc/meminfo SUnreclaim, per private range and against the
+ * memory it describes).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +31,8 @@
 
 #define SIZE	(256UL << 20)
 #define RUNS	3
+#define CONV_FILE	(1UL << 30)
+#define PAGE	4096UL
 
 static long vmstat(const char *key)
 {
@@ -94,23 +103,147 @@ static double populate(int vm, uint64_t flags, int use_fallocate, long *splits)
 	return best;
 }
 
-int main(void)
+static long file_value(const char *path, const char *key)
+{
+	size_t len = strlen(key);
+	char line[256];
+	long val = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, len) && line[len] == ':')
+			val = strtol(line + len + 1, NULL, 0);
+	}
+	fclose(f);
+	return val;
+}
+
+static long fdinfo(int fd, const char *key)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	return file_value(path, key);
+}
+
+/* A new shared 1 GiB guest_memfd, nothing allocated. */
+static int conv_file(int vm)
+{
+	struct kvm_create_guest_memfd args = {
+		.size = CONV_FILE,
+		.flags = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED,
+	};
+	int fd = ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
+
+	if (fd < 0) {
+		perror("KVM_CREATE_GUEST_MEMFD");
+		exit(1);
+	}
+	return fd;
+}
+
+static void convert(int fd, uint64_t offset, uint64_t size, int private)
+{
+	struct kvm_memory_attributes2 args = {
+		.offset = offset,
+		.size = size,
+		.attributes = private ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0,
+	};
+
+	if (ioctl(fd, KVM_SET_MEMORY_ATTRIBUTES2, &args)) {
+		perror("KVM_SET_MEMORY_ATTRIBUTES2");
+		exit(1);
+	}
+}
+
+/*
+ * Microseconds per conversion of the first @size bytes of a new file, to
+ * private and back @iters times; @allocated: fallocate() the range first.
+ */
+static double convert_us(int vm, uint64_t size, int allocated, int iters)
+{
+	int fd = conv_file(vm);
+	double t0, t;
+
+	if (allocated && fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, size)) {
+		perror("fallocate");
+		exit(1);
+	}
+	t0 = now();
+	for (int i = 0; i < iters; i++) {
+		convert(fd, 0, size, 1);
+		convert(fd, 0, size, 0);
+	}
+	t = now() - t0;
+	close(fd);
+	return t * 1e6 / (2 * iters);
+}
+
+static void bench_conversion(int vm)
+{
+	static const struct {
+		const char *name;
+		uint64_t size;
+		int iters;
+	} sizes[] = {
+		{ "4 KiB", PAGE, 2000 },
+		{ "2 MiB", 2UL << 20, 500 },
+		{ "1 GiB", CONV_FILE, 500 },
+	};
+	double us[3];
+	long slab0, slab1, ranges;
+	double t0, t;
+	int fd;
+
+	printf("gmem-bench: KVM_SET_MEMORY_ATTRIBUTES2 on a 1 GiB file, us per call\n");
+	printf("  %-6s %12s %12s %16s\n", "range", "unallocated", "allocated",
+	       "allocated/folio");
+	for (int i = 0; i < 3; i++) {
+		int iters_alloc = sizes[i].size == CONV_FILE ? 2 : sizes[i].iters / 10;
+		double alloc = convert_us(vm, sizes[i].size, 1, iters_alloc);
+
+		us[i] = convert_us(vm, sizes[i].size, 0, sizes[i].iters);
+		printf("  %-6s %12.1f %12.1f %16.3f\n", sizes[i].name, us[i], alloc,
+		       alloc / (sizes[i].size / PAGE));
+	}
+	printf("  unallocated 1 GiB / 2 MiB: %.2fx (goal: <= 2x)\n", us[2] / us[1]);
+
+	fd = conv_file(vm);
+	slab0 = file_value("/proc/meminfo", "SUnreclaim");
+	t0 = now();
+	for (uint64_t off = 0; off < CONV_FILE; off += 2 * PAGE)
+		convert(fd, off, PAGE, 1);
+	t = now() - t0;
+	slab1 = file_value("/proc/meminfo", "SUnreclaim");
+	ranges = fdinfo(fd, "gmem-private-ranges");
+	printf("gmem-bench: every other page of a 1 GiB file private: %ld ranges in %.2f s\n",
+	       ranges, t);
+	printf("  shareability state: %ld KiB of slab (%.1f bytes per private range), %.3f%% of the 1 GiB it describes (goal: < 1%%)\n",
+	       slab1 - slab0, (slab1 - slab0) * 1024.0 / ranges,
+	       (slab1 - slab0) * 100.0 / (CONV_FILE >> 10));
+
+	/* One call over all of it, each way, replaces the whole tree. */
+	t0 = now();
+	convert(fd, 0, CONV_FILE, 0);
+	t = now() - t0;
+	printf("  all shared in one call: %.1f ms, %ld ranges left\n", t * 1e3,
+	       fdinfo(fd, "gmem-private-ranges"));
+	for (uint64_t off = 0; off < CONV_FILE; off += 2 * PAGE)
+		convert(fd, off, PAGE, 1);
+	t0 = now();
+	convert(fd, 0, CONV_FILE, 1);
+	t = now() - t0;
+	printf("  all private in one call: %.1f ms, %ld range(s) left\n", t * 1e3,
+	       fdinfo(fd, "gmem-private-ranges"));
+	close(fd);
+}
+
+static void bench_direct_map(int vm)
 {
 	const uint64_t plain = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED;
 	const uint64_t no_dm = plain | GUEST_MEMFD_FLAG_NO_DIRECT_MAP;
-	int kvm, vm, flags;
-
-	kvm = open("/dev/kvm", O_RDWR);
-	vm = kvm < 0 ? -1 : ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0) {
-		perror("KVM_CREATE_VM");
-		return 1;
-	}
-	flags = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD_FLAGS);
-	if (flags < 0 || !(flags & GUEST_MEMFD_FLAG_NO_DIRECT_MAP)) {
-		printf("gmem-bench: GUEST_MEMFD_FLAG_NO_DIRECT_MAP not supported here\n");
-		return 4;
-	}
 
 	printf("gmem-bench: populate %lu MiB of guest_memfd, best of %d\n", SIZE >> 20, RUNS);
 	printf("  %-10s %14s %14s %7s %24s\n", "how", "plain ms/MiB",
@@ -126,5 +259,27 @@ int main(void)
 		       t_nodm / t_plain, s_plain / mib, s_nodm / mib);
 	}
 	printf("  TLB flushes: one per fault (fault), one per fallocate() call\n");
+}
+
+int main(void)
+{
+	int kvm, vm, flags, attrs;
+
+	kvm = open("/dev/kvm", O_RDWR);
+	vm = kvm < 0 ? -1 : ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		perror("KVM_CREATE_VM");
+		return 1;
+	}
+	flags = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD_FLAGS);
+	attrs = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD_MEMORY_ATTRIBUTES);
+	if (flags < 0 || !(flags & GUEST_MEMFD_FLAG_NO_DIRECT_MAP))
+		printf("gmem-bench: GUEST_MEMFD_FLAG_NO_DIRECT_MAP not supported here\n");
+	else
+		bench_direct_map(vm);
+	if (attrs <= 0 || !(attrs & KVM_MEMORY_ATTRIBUTE_PRIVATE))
+		printf("gmem-bench: KVM_SET_MEMORY_ATTRIBUTES2 not supported here\n");
+	else
+		bench_conversion(vm);
 	return 0;
 }

@@ -15,6 +15,11 @@
  * /proc/kcore, which reads the direct map) beside what the VMM and the guest
  * see.
  *
+ * Where the VM converts guest_memfd in place (KVM_SET_MEMORY_ATTRIBUTES2),
+ * the VMM then makes the guest's answer page private and shared again, and
+ * shows that the VMM cannot read the page while it is private and that the
+ * contents are still there when it is shared again.
+ *
  * Guest memory layout (guest physical addresses, one 2 MiB guest_memfd):
  *   0x1000  guest code
  *   0x2000  message written by the host
@@ -23,6 +28,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -211,6 +218,35 @@ struct vm {
 	unsigned char *mem;	/* the VMM's mapping of the guest_memfd */
 };
 
+static sigjmp_buf probe_env;
+
+static void on_sigbus(int sig __attribute__((unused)))
+{
+	siglongjmp(probe_env, 1);
+}
+
+/* Whether the VMM can read @p: private guest_memfd pages raise SIGBUS. */
+static int vmm_can_read(volatile unsigned char *p)
+{
+	if (sigsetjmp(probe_env, 1))
+		return 0;
+	(void)*p;
+	return 1;
+}
+
+static void convert_page(struct vm *v, uint64_t gpa, int private)
+{
+	struct kvm_memory_attributes2 attr = {
+		.offset = gpa,
+		.size = sysconf(_SC_PAGESIZE),
+		.attributes = private ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0,
+	};
+
+	if (ioctl(v->gmem, KVM_SET_MEMORY_ATTRIBUTES2, &attr))
+		die("KVM_SET_MEMORY_ATTRIBUTES2 (to %s) failed at offset 0x%llx",
+		    private ? "private" : "shared", (unsigned long long)attr.error_offset);
+}
+
 static int check_cap(struct vm *v, long cap)
 {
 	int r = ioctl(v->vm, KVM_CHECK_EXTENSION, cap);
@@ -285,6 +321,43 @@ static int run_guest(struct vm *v)
 	return 0;
 }
 
+/*
+ * Make the guest's answer page private and shared again, in place, and show
+ * who can see it.  Returns 0 if every step did what it should.
+ */
+static int show_conversion(struct vm *v, const char *answer)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	if (!(check_cap(v, KVM_CAP_GUEST_MEMFD_MEMORY_ATTRIBUTES) &
+	      KVM_MEMORY_ATTRIBUTE_PRIVATE)) {
+		printf("  in-place conversion: not supported for this VM\n");
+		return 0;
+	}
+	sigaction(SIGBUS, &sa, NULL);
+
+	convert_page(v, GUEST_MSG_GPA, 1);
+	printf("  converted the answer page to private, in place (KVM_SET_MEMORY_ATTRIBUTES2)\n");
+	if (vmm_can_read(v->mem + GUEST_MSG_GPA)) {
+		printf("  FAILED: the VMM can still read the private page\n");
+		return 1;
+	}
+	printf("  VMM reading it: SIGBUS (a private page is the guest's alone)\n");
+	printf("  fdinfo: %ld shared and %ld private pages allocated, private in %ld range(s)\n",
+	       gmem_fdinfo(v->gmem, "gmem-shared"), gmem_fdinfo(v->gmem, "gmem-private"),
+	       gmem_fdinfo(v->gmem, "gmem-private-ranges"));
+
+	convert_page(v, GUEST_MSG_GPA, 0);
+	if (!vmm_can_read(v->mem + GUEST_MSG_GPA) ||
+	    memcmp(v->mem + GUEST_MSG_GPA, answer, strlen(answer) + 1)) {
+		printf("  FAILED: the page lost its contents or stayed private\n");
+		return 1;
+	}
+	printf("  converted it back to shared: the VMM reads \"%s\" again, kept in place\n",
+	       (char *)v->mem + GUEST_MSG_GPA);
+	return 0;
+}
+
 int main(void)
 {
 	struct kvm_create_guest_memfd gmem = {
@@ -299,6 +372,7 @@ int main(void)
 		.guest_memfd_offset = 0,
 	};
 	size_t code_len = guest_code_len;
+	char answer[sizeof(host_msg)];
 	struct vm v;
 	int mmap_size, flags;
 
@@ -371,6 +445,10 @@ int main(void)
 		}
 	}
 	printf("  OK: the guest saw what the host wrote, and the host sees what the guest wrote\n");
+
+	memcpy(answer, v.mem + GUEST_MSG_GPA, sizeof(answer));
+	if (show_conversion(&v, answer))
+		return 1;
 
 	/*
 	 * An I/O buffer: give the guest's answer page its direct map back, as a
