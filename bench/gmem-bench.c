@@ -29,6 +29,8 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "gmem-util.h"
+
 #define SIZE	(256UL << 20)
 #define RUNS	3
 #define CONV_FILE	(1UL << 30)
@@ -101,31 +103,6 @@ static double populate(int vm, uint64_t flags, int use_fallocate, long *splits)
 		close(fd);
 	}
 	return best;
-}
-
-static long file_value(const char *path, const char *key)
-{
-	size_t len = strlen(key);
-	char line[256];
-	long val = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, len) && line[len] == ':')
-			val = strtol(line + len + 1, NULL, 0);
-	}
-	fclose(f);
-	return val;
-}
-
-static long fdinfo(int fd, const char *key)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	return file_value(path, key);
 }
 
 /* A new shared 1 GiB guest_memfd, nothing allocated. */
@@ -211,13 +188,13 @@ static void bench_conversion(int vm)
 	printf("  unallocated 1 GiB / 2 MiB: %.2fx (goal: <= 2x)\n", us[2] / us[1]);
 
 	fd = conv_file(vm);
-	slab0 = file_value("/proc/meminfo", "SUnreclaim");
+	slab0 = file_key_value("/proc/meminfo", "SUnreclaim");
 	t0 = now();
 	for (uint64_t off = 0; off < CONV_FILE; off += 2 * PAGE)
 		convert(fd, off, PAGE, 1);
 	t = now() - t0;
-	slab1 = file_value("/proc/meminfo", "SUnreclaim");
-	ranges = fdinfo(fd, "gmem-private-ranges");
+	slab1 = file_key_value("/proc/meminfo", "SUnreclaim");
+	ranges = gmem_fdinfo(fd, "gmem-private-ranges");
 	printf("gmem-bench: every other page of a 1 GiB file private: %ld ranges in %.2f s\n",
 	       ranges, t);
 	printf("  shareability state: %ld KiB of slab (%.1f bytes per private range), %.3f%% of the 1 GiB it describes (goal: < 1%%)\n",
@@ -229,14 +206,14 @@ static void bench_conversion(int vm)
 	convert(fd, 0, CONV_FILE, 0);
 	t = now() - t0;
 	printf("  all shared in one call: %.1f ms, %ld ranges left\n", t * 1e3,
-	       fdinfo(fd, "gmem-private-ranges"));
+	       gmem_fdinfo(fd, "gmem-private-ranges"));
 	for (uint64_t off = 0; off < CONV_FILE; off += 2 * PAGE)
 		convert(fd, off, PAGE, 1);
 	t0 = now();
 	convert(fd, 0, CONV_FILE, 1);
 	t = now() - t0;
 	printf("  all private in one call: %.1f ms, %ld range(s) left\n", t * 1e3,
-	       fdinfo(fd, "gmem-private-ranges"));
+	       gmem_fdinfo(fd, "gmem-private-ranges"));
 	close(fd);
 }
 

@@ -42,6 +42,8 @@
 #include <elf.h>
 #include <linux/kvm.h>
 
+#include "gmem-util.h"
+
 #define MEM_SIZE	(2UL << 20)
 #define CODE_GPA	0x1000UL
 #define HOST_MSG_GPA	0x2000UL
@@ -170,26 +172,6 @@ static int kcore_read(uint64_t phys, void *buf, size_t len)
 out:
 	close(fd);
 	return r;
-}
-
-/* One "key:\tvalue" line of the guest_memfd's fdinfo, or -1. */
-static long gmem_fdinfo(int fd, const char *key)
-{
-	char path[64], line[128];
-	size_t len = strlen(key);
-	long val = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, len) && line[len] == ':')
-			val = strtol(line + len + 1, NULL, 0);
-	}
-	fclose(f);
-	return val;
 }
 
 static void show_host_kernel_view(int gmem, void *page, const char *what)
