@@ -237,9 +237,12 @@ static void bench_direct_map(int vm)
 		double t_nodm = populate(vm, no_dm, f, &s_nodm);
 		double mib = SIZE >> 20;
 
-		printf("  %-10s %14.4f %14.4f %7.2f %11.3f / %-11.3f\n",
-		       f ? "fallocate" : "fault", t_plain * 1e3 / mib, t_nodm * 1e3 / mib,
-		       t_nodm / t_plain, s_plain / mib, s_nodm / mib);
+		printf("  %-10s %14.4f %14.4f %7.2f ", f ? "fallocate" : "fault",
+		       t_plain * 1e3 / mib, t_nodm * 1e3 / mib, t_nodm / t_plain);
+		if (s_plain < 0 || s_nodm < 0)
+			printf("%24s\n", "n/a (no vmstat counter)");
+		else
+			printf("%11.3f / %-11.3f\n", s_plain / mib, s_nodm / mib);
 	}
 	printf("  TLB flushes: one per fault (fault), one per fallocate() call\n");
 }
