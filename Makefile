@@ -12,8 +12,8 @@ SHELL := /bin/bash
 help:
 	@echo "gmem-next targets:"
 	@echo "  make run            build the x86_64 kernel, boot it and run the example VMM"
-	@echo "  make check          every check: checkpatch, series applies, x86_64 and arm64"
-	@echo "                      build, KVM selftests in both booted kernels"
+	@echo "  make check          every check: checkpatch, series applies, maple tree tests,"
+	@echo "                      x86_64 and arm64 build, KVM selftests in both booted kernels"
 	@echo "  make check-debug    selftests on KASAN/lockdep/DEBUG_VM/kmemleak kernels"
 	@echo "  make bisect-check   build every patch of the series in turn (both arches)"
 	@echo "  make bench          guest_memfd benchmarks in the booted kernel (a report)"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: everything a patch series must pass before it lands.
 #   1. checkpatch --strict on every patch     2. patches/ == the work tree
-#   3. for x86_64 and arm64: kernel build (no new warnings), selftests, VMM,
+#   3. the maple tree's userspace tests (the series fixes lib/maple_tree.c)
+#   4. for x86_64 and arm64: kernel build (no new warnings), selftests, VMM,
 #      boot under QEMU TCG and run tests/ARCH.list
 # The last line is "N passed, N failed[, N skipped]", counting every check
 # and every test program; the exit status is non-zero if anything failed.
@@ -29,6 +30,7 @@ check_step() { # check_step NAME command...: a check that passes or fails as a w
 if [ -z "$flavour" ]; then
 	check_step checkpatch "$GN_ROOT/scripts/checkpatch.sh" || true
 	check_step "series-applies" "$GN_ROOT/scripts/export.sh" --check || true
+	check_step "maple-tree-tests" "$GN_ROOT/scripts/maple-test.sh" || true
 fi
 for arch in $arches; do
 	check_arch "$arch"

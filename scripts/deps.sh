@@ -6,7 +6,7 @@
 
 HOST_PKGS="make gcc git flex bison bc libelf-dev libssl-dev ccache cpio busybox-static
 	qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross dwarves
-	uuid-dev xz-utils perl python3 python3-ply python3-git rsync ca-certificates"
+	uuid-dev liburcu-dev xz-utils perl python3 python3-ply python3-git rsync ca-certificates"
 BPO_LIST=/etc/apt/sources.list.d/gmem-next-trixie-backports.sources
 BPO_PIN=/etc/apt/preferences.d/gmem-next-trixie-backports
 

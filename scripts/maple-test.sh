@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The maple tree's userspace test suite (tools/testing/radix-tree), which
+# holds the regression test of the series' maple_tree fix.  It runs on the
+# host, against lib/maple_tree.c of the work tree.
+. "$(dirname "$0")/lib.sh"
+
+need_tree
+dir=$GN_TREE/tools/testing/radix-tree
+log=$GN_LOGS/maple-test.log
+mkdir -p "$GN_LOGS"
+# The suite builds in its source directory (git ignores the objects).
+make -C "$dir" -s clean >/dev/null 2>&1 || true
+if ! make -C "$dir" -j"$JOBS" maple >"$log" 2>&1; then
+	tail -20 "$log" >&2
+	die "the maple tree test suite failed to build; log: $log"
+fi
+rc=0
+timeout 900 "$dir/maple" >>"$log" 2>&1 || rc=$?
+make -C "$dir" -s clean >/dev/null 2>&1 || true
+grep -E 'tests passed' "$log" | tail -1 | sed 's/^/  /'
+[ "$rc" = 0 ] || die "the maple tree test suite failed (exit $rc); log: $log"
