@@ -33,6 +33,8 @@ x86_64) cp /bin/busybox "$root/bin/busybox" ;;
 arm64) cp "$GN_SRC/busybox-arm64" "$root/bin/busybox" ;;
 esac
 cp "$GN_ROOT/initramfs/init" "$root/init"
+# Modules of a modular kernel (x86_64's KVM): /init loads them.
+[ -d "$kout/modules-root/lib/modules" ] && cp -a "$kout/modules-root/lib" "$root/lib"
 chmod +x "$root/init"
 echo "$mode" >"$root/etc/gmem-next/mode"
 if [ -n "$flavour" ]; then

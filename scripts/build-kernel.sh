@@ -59,7 +59,9 @@ for f in $touched; do rm -f "$out/${f%.c}.o"; done
 
 # 3. Build, with a progress line every 30 s.
 case "$arch" in x86_64) target=bzImage ;; arm64) target=Image ;; esac
-kmake -j"$JOBS" "$target" >"$log" 2>&1 &
+modular=
+grep -q '^CONFIG_MODULES=y' "$out/.config" && modular=1
+kmake -j"$JOBS" "$target" ${modular:+modules} >"$log" 2>&1 &
 pid=$!
 t0=$(date +%s)
 while kill -0 $pid 2>/dev/null; do
@@ -77,6 +79,15 @@ for f in $touched; do
 done
 [ -z "$bad" ] || die "the series adds compiler warnings (above); log: $log"
 
-# 4. Exported headers for the selftests and the example VMM.
+# 4. Modules (x86_64's KVM), installed below the build directory for the
+#    initramfs, with the modules.dep that busybox modprobe reads.
+rm -rf "$out/modules-root"
+if [ -n "$modular" ]; then
+	kmake INSTALL_MOD_PATH="$out/modules-root" INSTALL_MOD_STRIP=1 modules_install \
+		>>"$log" 2>&1 || die "make modules_install failed for $arch, see $log"
+	msg "  modules: $(find "$out/modules-root" -name '*.ko' | wc -l) ($(find "$out/modules-root" -name 'kvm*.ko' -printf '%f ' | sed 's/ $//'))"
+fi
+
+# 5. Exported headers for the selftests and the example VMM.
 kmake headers >>"$log" 2>&1 || die "make headers failed for $arch, see $log"
 msg "  kernel: $(kernel_image "$arch" | sed "s|^$GN_BUILD|$GN_BUILD|")${flavour:+ (debug: $out)}"

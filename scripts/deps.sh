@@ -4,7 +4,7 @@
 # base kernel source from Debian's linux-source-7.3, cached in $GN_SRC.
 . "$(dirname "$0")/lib.sh"
 
-HOST_PKGS="make gcc git flex bison bc libelf-dev libssl-dev ccache cpio busybox-static
+HOST_PKGS="make gcc git flex bison bc libelf-dev libssl-dev ccache cpio busybox-static kmod
 	qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross dwarves
 	uuid-dev liburcu-dev xz-utils perl python3 python3-ply python3-git rsync ca-certificates"
 BPO_LIST=/etc/apt/sources.list.d/gmem-next-trixie-backports.sources
