@@ -7,7 +7,7 @@ S := scripts
 SHELL := /bin/bash
 
 .PHONY: help deps tree tree-path export export-check checkpatch kernel selftests \
-	vmm test run check check-debug bisect-check bench clean
+	vmm test run check check-debug bisect-check cross-check bench clean
 
 help:
 	@echo "gmem-next targets:"
@@ -16,6 +16,7 @@ help:
 	@echo "                      x86_64 and arm64 build, KVM selftests in both booted kernels"
 	@echo "  make check-debug    selftests on KASAN/lockdep/DEBUG_VM/kmemleak kernels"
 	@echo "  make bisect-check   build every patch of the series in turn (both arches)"
+	@echo "  make cross-check    compile the series' mm/lib/kernel/KVM changes for riscv and s390"
 	@echo "  make bench          guest_memfd benchmarks in the booted kernel (a report)"
 	@echo "  make deps           install host packages, fetch linux-source-7.3"
 	@echo "  make tree           create/update the kernel work tree (base + patches/)"
@@ -70,6 +71,9 @@ check-debug: tree
 
 bisect-check: tree
 	@$(S)/bisect-check.sh
+
+cross-check: tree
+	@$(S)/cross-check.sh
 
 bench: tree
 	@$(S)/bench.sh
