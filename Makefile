@@ -7,7 +7,7 @@ S := scripts
 SHELL := /bin/bash
 
 .PHONY: help deps tree tree-path export export-check checkpatch kernel selftests \
-	vmm test run check check-debug bisect-check cross-check bench clean
+	vmm test run check check-debug stress bisect-check cross-check bench clean
 
 help:
 	@echo "gmem-next targets:"
@@ -15,6 +15,7 @@ help:
 	@echo "  make check          every check: checkpatch, series applies, maple tree tests,"
 	@echo "                      x86_64 and arm64 build, KVM selftests in both booted kernels"
 	@echo "  make check-debug    selftests on KASAN/lockdep/DEBUG_VM/kmemleak kernels"
+	@echo "  make stress         long seeded random runs (tests/stress.list) on both arches"
 	@echo "  make bisect-check   build every patch of the series in turn (both arches)"
 	@echo "  make cross-check    compile the series' mm/lib/kernel/KVM changes for riscv and s390"
 	@echo "  make bench          guest_memfd benchmarks in the booted kernel (a report)"
@@ -68,6 +69,9 @@ check: tree
 
 check-debug: tree
 	@$(S)/check.sh --debug
+
+stress: tree
+	@for a in $(or $(ARCHES),x86_64 arm64); do $(S)/test.sh $$a "" $(CURDIR)/tests/stress.list || exit 1; done
 
 bisect-check: tree
 	@$(S)/bisect-check.sh
