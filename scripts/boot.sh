@@ -52,6 +52,11 @@ planned=$(wc -l <"$root/etc/gmem-next/list")
 strip=strip
 [ "$arch" = arm64 ] && strip=aarch64-linux-gnu-strip
 while read -r _ prog _; do
+	# Helper scripts the lists name (initramfs/tools/), copied as they are.
+	if [ -f "$GN_ROOT/initramfs/tools/$prog" ]; then
+		cp "$GN_ROOT/initramfs/tools/$prog" "$root/tests/$prog"
+		continue
+	fi
 	src=
 	for d in "$GN_BUILD/$arch/kselftest/kvm" "$GN_BUILD/$arch/vmm" "$GN_BUILD/$arch/bench"; do
 		[ -f "$d/$prog" ] && src=$d/$prog && break

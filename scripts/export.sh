@@ -75,5 +75,5 @@ rm -rf "$GN_ROOT/patches"
 mv "$GN_ROOT/patches.new" "$GN_ROOT/patches"
 printf '%s %s\n' "$(git rev-parse HEAD)" \
 	"$( (cd "$GN_ROOT/patches" && cat series $(cat series)) | sha256sum | cut -c1-16)" \
-	>"$GN_TREE/.git/gmem-next-state"
+	>"$(git -C "$GN_TREE" rev-parse --absolute-git-dir)/gmem-next-state"
 msg "exported $n patches to patches/ (cover letter: patches/0000-cover-letter.patch)"

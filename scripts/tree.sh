@@ -9,7 +9,7 @@
 ver=$(base_version)
 tarball=$GN_SRC/linux-source-$ver.tar.xz
 [ -f "$tarball" ] || die "base tarball $tarball is missing: run 'make deps'"
-state=$GN_TREE/.git/gmem-next-state
+state=$(git -C "$GN_TREE" rev-parse --absolute-git-dir 2>/dev/null || echo "$GN_TREE/.git")/gmem-next-state
 # Bump when make_base changes what the base commit holds: trees made by an
 # older version are then re-created (if they hold no unexported work).
 base_id="$ver format-3"
