@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the kernel of the work tree for one arch:
-#   build-kernel.sh ARCH [debug]
+#   build-kernel.sh ARCH [debug|coco]
 # Output goes to $GN_BUILD/ARCH[-debug] (O= build), compiled through ccache.
 # The .config is regenerated (allnoconfig + configs/ fragments) only when the
 # fragments change, so rebuilds stay incremental.  Warnings in files that the
@@ -11,7 +11,11 @@
 arch=${1:-}
 check_arch "$arch"
 flavour=${2:-}
-case "$flavour" in "" | debug) ;; *) die "unknown kernel flavour '$flavour' (only: debug)" ;; esac
+case "$flavour" in
+"" | debug) ;;
+coco) [ "$arch" = x86_64 ] || die "the coco flavour is x86_64 only" ;;
+*) die "unknown kernel flavour '$flavour' (debug, coco)" ;;
+esac
 need_tree
 
 out=$GN_BUILD/$arch${flavour:+-$flavour}

@@ -48,6 +48,11 @@ for arch in $arches; do
 	tag=$arch${flavour:+-$flavour}-check-$(basename "$list" .list)
 	sed "s/^\([a-z]*\) /\1 $arch:/" "$GN_LOGS/results-$tag.txt" >>"$summary"
 done
+# Build only: x86_64 with SEV-SNP and TDX (configs/coco.config), as
+# distributions build KVM; QEMU TCG cannot run either.
+if [ -z "$flavour" ] && [[ " $arches " == *" x86_64 "* ]]; then
+	check_step "build-x86_64-coco" "$GN_ROOT/scripts/build-kernel.sh" x86_64 coco || true
+fi
 
 dt=$(($(date +%s) - t0))
 pass=$(grep -c '^pass' "$summary" || true)
