@@ -94,4 +94,4 @@ fi
 
 # 5. Exported headers for the selftests and the example VMM.
 kmake headers >>"$log" 2>&1 || die "make headers failed for $arch, see $log"
-msg "  kernel: $(kernel_image "$arch" | sed "s|^$GN_BUILD|$GN_BUILD|")${flavour:+ (debug: $out)}"
+msg "  kernel: $out/$(kernel_image "$arch" | sed "s|^$GN_BUILD/$arch/||")"
