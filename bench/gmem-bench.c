@@ -71,6 +71,7 @@ struct populate_stats {
 	long first_splits;	/* direct-map splits populating, first run */
 	long later_splits;	/* the same, later runs */
 	long close_splits;	/* direct-map splits freeing, all runs */
+	long collapses;		/* direct-map collapses populating, all runs */
 };
 
 static long dm_splits(void)
@@ -94,6 +95,7 @@ static void populate(int vm, uint64_t flags, int use_fallocate,
 	for (int run = 0; run < RUNS; run++) {
 		struct kvm_create_guest_memfd args = { .size = SIZE, .flags = flags };
 		long s0 = dm_splits(), f0 = vmstat("direct_map_tlb_flushes"), s1;
+		long c0 = vmstat("direct_map_level2_collapses");
 		double t0, t;
 		char *mem;
 		int fd;
@@ -124,6 +126,8 @@ static void populate(int vm, uint64_t flags, int use_fallocate,
 			st->best = t;
 		s1 = dm_splits();
 		st->flushes += vmstat("direct_map_tlb_flushes") - f0;
+		if (c0 >= 0)
+			st->collapses += vmstat("direct_map_level2_collapses") - c0;
 		if (!run)
 			st->first_splits = s1 - s0;
 		else
@@ -278,6 +282,9 @@ static void bench_direct_map(int vm)
 			       n.close_splits / (mib * RUNS));
 		else
 			printf("%16s %14s\n", "n/a", "n/a");
+		if (n.collapses)
+			printf("  %-10s direct-map 2M collapses while populating: %.3f/MiB\n",
+			       "", n.collapses / (mib * RUNS));
 		if (p.flushes || (has_splits && (p.first_splits || p.later_splits)))
 			printf("  (plain guest_memfd: %ld flushes, %ld splits: something else is changing the direct map)\n",
 			       p.flushes, p.first_splits + p.later_splits);
