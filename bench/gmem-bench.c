@@ -65,6 +65,19 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A new guest_memfd of @size bytes with @flags; exits on failure. */
+static int new_gmem(int vm, uint64_t size, uint64_t flags)
+{
+	struct kvm_create_guest_memfd args = { .size = size, .flags = flags };
+	int fd = ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
+
+	if (fd < 0) {
+		perror("KVM_CREATE_GUEST_MEMFD");
+		exit(1);
+	}
+	return fd;
+}
+
 struct populate_stats {
 	double best;		/* seconds, best of RUNS */
 	long flushes;		/* direct-map TLB flushes, all runs */
@@ -93,18 +106,12 @@ static void populate(int vm, uint64_t flags, int use_fallocate,
 	st->best = 1e9;
 
 	for (int run = 0; run < RUNS; run++) {
-		struct kvm_create_guest_memfd args = { .size = SIZE, .flags = flags };
 		long s0 = dm_splits(), f0 = vmstat("direct_map_tlb_flushes"), s1;
 		long c0 = vmstat("direct_map_level2_collapses");
+		int fd = new_gmem(vm, SIZE, flags);
 		double t0, t;
 		char *mem;
-		int fd;
 
-		fd = ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-		if (fd < 0) {
-			perror("KVM_CREATE_GUEST_MEMFD");
-			exit(1);
-		}
 		mem = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (mem == MAP_FAILED) {
 			perror("mmap");
@@ -142,17 +149,7 @@ static void populate(int vm, uint64_t flags, int use_fallocate,
 /* A new shared 1 GiB guest_memfd, nothing allocated. */
 static int conv_file(int vm)
 {
-	struct kvm_create_guest_memfd args = {
-		.size = CONV_FILE,
-		.flags = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED,
-	};
-	int fd = ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-
-	if (fd < 0) {
-		perror("KVM_CREATE_GUEST_MEMFD");
-		exit(1);
-	}
-	return fd;
+	return new_gmem(vm, CONV_FILE, GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED);
 }
 
 static void convert(int fd, uint64_t offset, uint64_t size, int private)
@@ -306,16 +303,10 @@ static double fill_file(int vm, uint64_t flags, int use_pwrite, const char *src,
 	double best = 1e9;
 
 	for (int run = 0; run < RUNS; run++) {
-		struct kvm_create_guest_memfd args = { .size = SIZE, .flags = flags };
+		int fd = new_gmem(vm, SIZE, flags);
 		double t0, t;
 		char *mem;
-		int fd;
 
-		fd = ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-		if (fd < 0) {
-			perror("KVM_CREATE_GUEST_MEMFD");
-			exit(1);
-		}
 		t0 = now();
 		if (use_pwrite) {
 			for (size_t off = 0; off < SIZE; off += chunk) {
