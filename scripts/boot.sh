@@ -71,15 +71,19 @@ initrd=$GN_BUILD/$arch/initramfs-$tag.cpio.gz
 
 # 2. Boot.  The time limit is the sum of the per-program limits plus boot time.
 limit=$((120 + $(awk '{s += $1} END {print s + 0}' "$root/etc/gmem-next/list")))
+# HugeTLB pools for guest_memfd_hugetlb_test: 64 2M pages and one 1G page,
+# reserved at boot while memory is not fragmented (make bench asks for more
+# through GN_HUGEPAGES).
+hugepages=${GN_HUGEPAGES:-"hugepagesz=2M hugepages=64 hugepagesz=1G hugepages=1"}
 case "$arch" in
 x86_64)
 	qemu=(qemu-system-x86_64 -M q35 -accel tcg,thread=single -cpu max
-		-append "console=ttyS0 panic=-1 loglevel=5 ${GN_CMDLINE:-}")
+		-append "console=ttyS0 panic=-1 loglevel=5 $hugepages ${GN_CMDLINE:-}")
 	;;
 arm64)
 	qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 		-cpu max,lpa2=off,pauth-impdef=on -accel tcg,thread=single
-		-append "console=ttyAMA0 panic=-1 loglevel=5 ${GN_CMDLINE:-}")
+		-append "console=ttyAMA0 panic=-1 loglevel=5 $hugepages ${GN_CMDLINE:-}")
 	;;
 esac
 qemu+=(-smp 2 -m 4G -nic none -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
